@@ -1,0 +1,1 @@
+"""The xAPI resources, one module per group of resources (Communication §2)."""
