@@ -3,8 +3,9 @@
 Both stay thin: permission comes from the same selectors as the HTTP views
 (:func:`community.selectors_rooms.room_access`), writes from the services
 (:mod:`community.services_rooms`), which broadcast after commit; the consumers relay what
-their groups receive (a room's group through the process's hub, :mod:`community.hub`). Refusals follow the house rule: accept, then close with 4003
-(not allowed) or 4004 (no such room), so that browsers see the code.
+their groups receive (a room's group through the process's hub, :mod:`community.hub`).
+Refusals follow the house rule: accept, then close with 4003 (not allowed) or 4004 (no such
+room), so that browsers see the code.
 
 The room protocol (JSON text frames, each with a ``type``):
 
