@@ -29,7 +29,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
-from courses_common import percentile
+from courses_common import create_database, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = [
@@ -78,16 +77,7 @@ def _setup(database_url: str, rebuild: bool) -> None:
         TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
         LOG_LEVEL="WARNING",
     )
-    name = urlparse(database_url).path.lstrip("/")
-    host = urlparse(database_url).hostname or "127.0.0.1"
-    user = urlparse(database_url).username or "postgres"
-    if rebuild:
-        subprocess.run(["dropdb", "-h", host, "-U", user, "--if-exists", name], check=True)
-    created = subprocess.run(
-        ["createdb", "-h", host, "-U", user, name], capture_output=True, text=True, check=False
-    )
-    if created.returncode and "already exists" not in created.stderr:
-        raise SystemExit(created.stderr)
+    create_database(database_url, rebuild=rebuild)
 
     sys.path.insert(0, str(ROOT))
     import django

@@ -6,7 +6,23 @@ Django is imported inside the functions, once the calling script has configured 
 
 from __future__ import annotations
 
+import subprocess
 from decimal import Decimal
+from urllib.parse import urlparse
+
+
+def create_database(database_url: str, *, rebuild: bool = False) -> None:
+    """Create the bench's PostgreSQL database if missing (``rebuild``: drop it first)."""
+    url = urlparse(database_url)
+    target = ["-h", url.hostname or "127.0.0.1", "-U", url.username or "postgres"]
+    name = url.path.lstrip("/")
+    if rebuild:
+        subprocess.run(["dropdb", *target, "--if-exists", name], check=True)
+    created = subprocess.run(
+        ["createdb", *target, name], capture_output=True, text=True, check=False
+    )
+    if created.returncode and "already exists" not in created.stderr:
+        raise SystemExit(created.stderr)
 
 
 def percentile(values: list[float], p: float) -> float:

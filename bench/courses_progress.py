@@ -32,7 +32,13 @@ import time
 import uuid
 from pathlib import Path
 
-from courses_common import bench_module, percentile, server_version, statement_count
+from courses_common import (
+    bench_module,
+    create_database,
+    percentile,
+    server_version,
+    statement_count,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,7 +46,8 @@ TARGET_P95_MS = 40.0
 
 
 def _setup(database_url: str) -> None:
-    """Configure Django with production settings on the bench database."""
+    """Configure Django with production settings on the bench database (created if missing)."""
+    create_database(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campus.settings")
     os.environ["DEBUG"] = "0"

@@ -31,7 +31,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
-from courses_common import bench_module, percentile, server_version
+from courses_common import bench_module, create_database, percentile, server_version
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_P95_MS = 300.0
@@ -59,22 +58,7 @@ def _setup(database_url: str) -> None:
         TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
         LOG_LEVEL="WARNING",
     )
-    url = urlparse(database_url)
-    created = subprocess.run(
-        [
-            "createdb",
-            "-h",
-            url.hostname or "127.0.0.1",
-            "-U",
-            url.username or "postgres",
-            url.path.lstrip("/"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if created.returncode and "already exists" not in created.stderr:
-        raise SystemExit(created.stderr)
+    create_database(database_url)
     sys.path.insert(0, str(ROOT))
     import django
 
