@@ -78,6 +78,12 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
     before and after, so the hop is skipped.
     """
 
+    @classmethod
+    async def encode_json(cls, content) -> str:
+        # Compact frames, as the services' broadcasts (``_frame``): smaller, and one format
+        # for every frame a client reads.
+        return json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+
     async def dispatch(self, message) -> None:
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
