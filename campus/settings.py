@@ -243,6 +243,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 # Mark optional fields rather than required ones, as the DSFR now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+# django-dsfr marks alerts' content safe by default, flash messages included, and those quote
+# what people typed (a community's name, a resource's title): escape them like any text.
+DSFR_CONTENT_IS_SAFE = False
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Campus"

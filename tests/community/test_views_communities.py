@@ -189,6 +189,18 @@ def test_views_community_create_by_teacher(learner):
     assert Membership.objects.get(community=community).role == MemberRole.OWNER
 
 
+def test_views_community_create_flash_message_escapes_the_name(learner):
+    """A name with markup shows as text in the confirmation (flash messages are not trusted)."""
+    response = _client(learner).post(
+        url("community_create"),
+        {"name": "<script>alert(1)</script>", "kind": "project", "access": "public"},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert "<script>alert(1)</script>" not in content
+
+
 def test_views_community_create_refused_without_role(outsider):
     """Logged-in people without the teacher or trainer role get a 403; visitors log in."""
     assert _client(outsider).get(url("community_create")).status_code == 403
