@@ -276,3 +276,15 @@ class CompetenceItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+
+# The recognition models live in their own module; Django finds models through this one.
+from campus.models_recognition import (  # noqa: E402, F401
+    Attestation,
+    AttestationKind,
+    Credential,
+    EntryKind,
+    RecordEntry,
+    RecordShare,
+    TrainingModality,
+)

@@ -64,6 +64,7 @@ urlpatterns = [
     path("compte/", include(account_patterns)),
     path("espace/inspecteur/", views.InspectorSpaceView.as_view(), name="inspector_space"),
     path("xapi/", include("lrs.urls")),
+    path("", include("campus.urls_recognition")),
     path("parcours/", include("courses.urls")),
     path("communautes/", include("community.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
