@@ -577,3 +577,13 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} {self.sent_at:%Y-%m-%d}"
+
+
+# Training plans live in their own module; Django finds models through this one.
+from courses.models_plans import (  # noqa: E402, F401
+    PlanReminder,
+    PlanStatus,
+    PlanTarget,
+    TargetKind,
+    TrainingPlan,
+)

@@ -5,7 +5,15 @@ Included by campus/urls.py under "parcours/".
 
 from django.urls import path
 
-from courses import urls_assessment, urls_cohorts, urls_trainer, views, views_quiz, views_video
+from courses import (
+    urls_assessment,
+    urls_cohorts,
+    urls_plans,
+    urls_trainer,
+    views,
+    views_quiz,
+    views_video,
+)
 
 app_name = "courses"
 
@@ -28,3 +36,4 @@ urlpatterns = [
 # Cohorts (joining, members, CSV import), the trainer's space (grid, reminders,
 # announcements, export) and assessment (assignments handed in and reviewed, attendance).
 urlpatterns += urls_cohorts.urlpatterns + urls_trainer.urlpatterns + urls_assessment.urlpatterns
+urlpatterns += urls_plans.urlpatterns  # Training plans of the inspectors.

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses import selectors, services
+from courses import selectors, selectors_plans, services
 from courses.models import CataloguePage, ModulePage
 
 
@@ -68,8 +68,19 @@ def resume(request, pk: int):
 @require_GET
 @login_required
 def my_training(request):
-    """The "Ma formation" dashboard: the learner's modules, their progress, "resume"."""
+    """The "Ma formation" dashboard: the learner's modules, their progress, "resume".
+
+    Also the training plans targeting the learner, each with their own status only.
+    """
     modules = selectors.learner_modules(request.user)
     # The catalogue is only linked when there is nothing to list (one more query then).
     catalogue = None if modules else CataloguePage.objects.live().first()
-    return render(request, "courses/my_training.html", {"modules": modules, "catalogue": catalogue})
+    return render(
+        request,
+        "courses/my_training.html",
+        {
+            "modules": modules,
+            "catalogue": catalogue,
+            "plans": selectors_plans.plans_of_teacher(request.user),
+        },
+    )

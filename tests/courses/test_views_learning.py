@@ -157,10 +157,11 @@ def test_views_my_training_query_count_is_constant(
     claire, karim = _logged_in(learner), _logged_in(trainer)
     claire.get("/parcours/ma-formation/")  # Warm the site root paths cache.
 
-    # Session, user; enrolments + modules, steps, progress rows (learner_modules); the page
-    # furniture of base.html: user and group permissions, groups (roles); the request's Site.
-    _dashboard_queries(claire, django_assert_num_queries, 9)
-    _dashboard_queries(karim, django_assert_num_queries, 9)
+    # Session, user; enrolments + modules, steps, progress rows (learner_modules); the
+    # training plans targeting the learner; the page furniture of base.html: user and group
+    # permissions, groups (roles); the request's Site.
+    _dashboard_queries(claire, django_assert_num_queries, 10)
+    _dashboard_queries(karim, django_assert_num_queries, 10)
 
 
 def _render(template, page, user):
