@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from campus.models import Academy, Degree, Discipline, Establishment, User
@@ -24,6 +24,8 @@ class DemoPerson:
     disciplines: tuple[str, ...] = ()
     degree: str = Degree.SECOND
     superuser: bool = False
+    # Permissions held in person rather than through a role (« app_label.codename »).
+    permissions: tuple[str, ...] = ()
 
 
 ESTABLISHMENTS = [
@@ -55,6 +57,8 @@ PEOPLE = [
         "lyon",
         "0690026D",
         ("physique-chimie",),
+        # A member of the C2i2e jury, so the demo can go as far as issuing a certification.
+        permissions=("campus.issue_certification",),
     ),
     DemoPerson(
         "inspectrice@campus.localhost",
@@ -114,5 +118,10 @@ def seed_people() -> list[tuple[DemoPerson, bool]]:
             user.save(update_fields=["password"])
             user.disciplines.set(Discipline.objects.filter(slug__in=person.disciplines))
         user.groups.add(*Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in person.roles]))
+        for dotted in person.permissions:
+            app_label, codename = dotted.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         result.append((person, created))
     return result

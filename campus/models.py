@@ -278,7 +278,16 @@ class CompetenceItem(models.Model):
         return f"{self.code} — {self.title}"
 
 
-# The recognition models live in their own module; Django finds models through this one.
+# The recognition and certification models live in their own modules; Django finds models
+# through this one.
+from campus.models_certification import (  # noqa: E402, F401
+    CertificationDossier,
+    DossierStatus,
+    EvidenceKind,
+    ItemEvidence,
+    ItemValidation,
+    ValidationStatus,
+)
 from campus.models_recognition import (  # noqa: E402, F401
     Attestation,
     AttestationKind,
