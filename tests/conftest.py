@@ -13,6 +13,22 @@ from campus.roles import Role, sync_role_groups
 from tests.campus.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layers():
+    """Each test gets channel layers of its own.
+
+    Channels keeps one layer instance per alias for the whole process, and channels_redis lets
+    only one event loop at a time receive on an instance. In production a process has one
+    loop; in the tests each server thread and each async test brings its own, and a socket of
+    an earlier test still being closed on its loop would refuse the next test's receives.
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def learner(db):
     """Claire, a maths teacher in Lyon taking modules."""
