@@ -25,3 +25,5 @@ class CoursesConfig(AppConfig):
         )
         for cohort in report.cohorts:
             stdout.write(f"  cohort « {cohort} », enrolment key {COHORT_KEY}")
+        for plan in report.plans:
+            stdout.write(f"  training plan « {plan} » (inspectrice@campus.localhost)")

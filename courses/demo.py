@@ -48,15 +48,18 @@ from courses.models import (
     ResponsibleBody,
     StepPage,
 )
+from courses.models_plans import TargetKind, TrainingPlan
 from courses.services import enrolment_create, module_launch, step_view
 from courses.services_assessment import attendance_record, submission_review, submission_submit
 from courses.services_cohorts import cohort_create, cohort_join, cohort_session_add
+from courses.services_plans import plan_create
 
 CATALOGUE_SLUG = "offre-de-formation"
 C2I2E_SLUG = "integrer-le-numerique-dans-sa-pratique"
 GEOGEBRA_SLUG = "enseigner-les-mathematiques-avec-geogebra"
 TEACHER_EMAIL = "enseignante@campus.localhost"
 TRAINER_EMAIL = "formateur@campus.localhost"
+INSPECTOR_EMAIL = "inspectrice@campus.localhost"
 COHORT_KEY = "NUMERIQUE-LYON"
 
 
@@ -69,6 +72,7 @@ class SeedReport:
     cohorts: list[str] = field(default_factory=list)
     learners: list[str] = field(default_factory=list)
     enrolments: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
 
 
 def _pdf(title: str, lines: list[str]) -> bytes:
@@ -830,6 +834,37 @@ def _seed_teacher(report: SeedReport) -> None:
     report.enrolments.append(f"{teacher.email} → {module.title}")
 
 
+PLAN_TITLE = "Plan académique du numérique éducatif — Rhône"
+
+
+def _seed_plan(report: SeedReport) -> None:
+    """The demo inspector's training plan: the C2i2e module for the Rhône's teachers.
+
+    Its target is computed by the service, like any plan's, from the people seeded so far (the
+    demo cohort's teachers work in the Rhône), so its dashboard shows real figures at once.
+    """
+    inspector = User.objects.get(email=INSPECTOR_EMAIL)
+    if TrainingPlan.objects.filter(title=PLAN_TITLE, academy=inspector.academy).exists():
+        return
+    plan_create(
+        actor=inspector,
+        data={
+            "title": PLAN_TITLE,
+            "description": (
+                "Tous les enseignants du Rhône suivent le module C2i2e « Intégrer le numérique "
+                "dans sa pratique » avant la fin du trimestre."
+            ),
+            "degree": "",
+            "target_kind": TargetKind.DEPARTMENTS,
+            "target_departments": ["069"],
+            "disciplines": [],
+            "modules": [ModulePage.objects.get(slug=C2I2E_SLUG)],
+            "deadline": timezone.localdate() + dt.timedelta(days=90),
+        },
+    )
+    report.plans.append(PLAN_TITLE)
+
+
 @transaction.atomic
 def seed_courses() -> SeedReport:
     """Create the demo offer, cohort and enrolments if missing; return what was created.
@@ -844,4 +879,5 @@ def seed_courses() -> SeedReport:
     _disciplinary_modules(catalogue, report)
     _seed_cohort(report)
     _seed_teacher(report)
+    _seed_plan(report)
     return report

@@ -160,3 +160,16 @@ def test_demo_seed_cohort_is_idempotent(seeded, django_capture_on_commit_callbac
         report = seed_courses()
     assert (report.cohorts, report.learners, report.enrolments) == ([], [], [])
     assert counts() == before
+
+
+def test_demo_seed_courses_gives_the_inspector_a_plan_with_figures(db):
+    """The demo inspector's plan targets the Rhône's teachers, the demo cohort among them."""
+    from courses.models_plans import PlanTarget, TrainingPlan
+    from courses.selectors_plans import plan_dashboard
+
+    seed_courses()
+    seed_courses()
+    plan = TrainingPlan.objects.get()
+    assert plan.created_by.email == "inspectrice@campus.localhost"
+    assert PlanTarget.objects.filter(plan=plan).count() >= 20
+    assert plan_dashboard(plan).totals.enrolled >= 20
