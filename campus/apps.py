@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,10 @@ class CampusConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="campus.sync_role_groups")
+        # campus.W001 (deploy): verifiable credentials are off without a signing key.
+        from campus.services_credentials import check_signing_keys
+
+        checks.register(check_signing_keys, "campus", deploy=True)
 
 
 def _sync_roles_after_migrate(sender, app_config, using="default", **kwargs) -> None:

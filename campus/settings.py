@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from campus.credentials import parse_signing_keys
 from campus.env import (
     env_bool,
     env_database,
@@ -355,3 +356,16 @@ COMMUNITY_REVIEW_THRESHOLD = env_float("COMMUNITY_REVIEW_THRESHOLD", 2.5, minimu
 COMMUNITY_ATTACHMENT_MAX_BYTES = env_int(
     "COMMUNITY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024
 )
+
+# --- Credentials (Open Badges 3.0) ------------------------------------------------------------
+
+# The Ed25519 keys that sign the platform's verifiable credentials, "kid:<base64url 32-byte
+# seed>" separated by commas: the first signs, the others still verify (rotation). Unset: a
+# development key derived from SECRET_KEY when DEBUG is on; issuing is off otherwise (the check
+# campus.W001 says so). URLs in credentials and keys are built on SITE_URL.
+try:
+    CREDENTIAL_SIGNING_KEYS = parse_signing_keys(env_str("CREDENTIAL_SIGNING_KEYS") or "")
+except ValueError as error:
+    raise ImproperlyConfigured(f"CREDENTIAL_SIGNING_KEYS: {error}") from None
+# The issuer's name in credentials (their « issuer.name »).
+CREDENTIAL_ISSUER_NAME = env_str("CREDENTIAL_ISSUER_NAME", "Campus")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from campus import views_certification
+from campus import views_certification, views_credentials
 
 app_name = "recognition"
 
@@ -60,5 +60,51 @@ urlpatterns += [
         "certification/preuves/<int:pk>/fichier/",
         views_certification.evidence_file,
         name="certification_evidence_file",
+    ),
+]
+
+# Verifiable credentials (Open Badges 3.0): the holder's under dossier/, what anyone checks
+# (verifier, keys, status list, frameworks) under credentials/ and .well-known/.
+urlpatterns += [
+    path(
+        "dossier/credentials/entrees/<int:entry_pk>/",
+        views_credentials.CredentialIssueView.as_view(),
+        name="credentials_issue",
+    ),
+    path(
+        "dossier/credentials/<uuid:pk>/",
+        views_credentials.CredentialDetailView.as_view(),
+        name="credentials_detail",
+    ),
+    path(
+        "dossier/credentials/<uuid:pk>.json",
+        views_credentials.CredentialDownloadView.as_view(),
+        name="credentials_download",
+    ),
+    path(
+        "dossier/credentials/<uuid:pk>/revoquer/",
+        views_credentials.CredentialRevokeView.as_view(),
+        name="credentials_revoke",
+    ),
+    path(
+        "credentials/verifier/",
+        views_credentials.VerifierView.as_view(),
+        name="credentials_verifier",
+    ),
+    path("credentials/keys/<str:kid>", views_credentials.key_view, name="credentials_key"),
+    path(
+        ".well-known/campus-credential-keys.json",
+        views_credentials.keys_view,
+        name="credentials_keys",
+    ),
+    path(
+        "credentials/status/<int:list_id>",
+        views_credentials.status_list_view,
+        name="credentials_status_list",
+    ),
+    path(
+        "credentials/referentiels/<slug:code>/",
+        views_credentials.FrameworkView.as_view(),
+        name="credentials_framework",
     ),
 ]

@@ -30,6 +30,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3J9-vQ2#pL8@zR5!mW7$tY4%nB6^cX1&hF0*dG2(sA9)eU3+rT8~jN4",
     "ALLOWED_HOSTS": "campus.example.fr",
     "DJANGO_SETTINGS_MODULE": "campus.settings",
+    # Verifiable credentials on (without a key, `check --deploy` warns campus.W001).
+    "CREDENTIAL_SIGNING_KEYS": "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
 }
 
 
