@@ -8,11 +8,28 @@ from __future__ import annotations
 
 from django.urls import path
 
-from campus import views_certification, views_credentials
+from campus import views_certification, views_credentials, views_recognition
 
 app_name = "recognition"
 
 urlpatterns: list = []
+
+# The teacher's record (« Mon dossier »): timeline, entries, share links, and a link's page.
+urlpatterns += [
+    path("dossier/", views_recognition.RecordView.as_view(), name="record"),
+    path("dossier/entrees/<int:pk>/", views_recognition.EntryView.as_view(), name="record_entry"),
+    path("dossier/partages/", views_recognition.SharesView.as_view(), name="record_shares"),
+    path(
+        "dossier/partages/<uuid:pk>/revoquer/",
+        views_recognition.ShareRevokeView.as_view(),
+        name="record_share_revoke",
+    ),
+    path(
+        "dossier/partage/<uuid:pk>/",
+        views_recognition.PublicShareView.as_view(),
+        name="record_share_public",
+    ),
+]
 
 # Certification dossiers (C2i2e): the candidate's, the tutor's list, items, issuing.
 urlpatterns += [

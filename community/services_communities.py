@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from campus.models import Academy, Degree, Discipline, User
 from campus.sanitize import sanitize_html
+from community import recognition
 from community.models import (
     Community,
     CommunityAccess,
@@ -319,13 +320,14 @@ def community_create(
         academy=academy,
         created_by=actor,
     )
-    Membership.objects.create(
+    membership = Membership.objects.create(
         community=community,
         user=actor,
         role=MemberRole.OWNER,
         status=MembershipStatus.ACTIVE,
         joined_at=timezone.now(),
     )
+    recognition.community_animated(membership=membership)
     return community
 
 
@@ -548,6 +550,8 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
         return membership
     membership.role = role
     membership.save(update_fields=["role"])
+    # Made owner or animateur: the member's record says they run the community.
+    recognition.community_animated(membership=membership)
     _notify(
         recipients=[membership.user],
         actor=actor,

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from campus.roles import Role
 from campus.sanitize import sanitize_html
+from community import recognition
 from community.models import (
     CommunityKind,
     Licence,
@@ -536,6 +537,7 @@ def review_submit(
         resource=resource,
         result=api.result_for(score=(review.average, 1, 4), completion=True),
     )
+    recognition.review_submitted(review=review)
     _notify(
         [*_authors(resource), *_runners(resource)],
         actor=actor,
@@ -687,7 +689,7 @@ def ensure_can_publish(actor: User, resource: Resource) -> None:
 @transaction.atomic
 def resource_publish(*, actor: User, resource: Resource, note: str = "") -> ResourceTransition:
     """An animateur publishes the resource; authors and reviewers are told, ``published``."""
-    return _transition(
+    step = _transition(
         actor=actor,
         resource=resource,
         note=note,
@@ -697,6 +699,8 @@ def resource_publish(*, actor: User, resource: Resource, note: str = "") -> Reso
         notify=[_authors, _reviewers],
         message=gettext_lazy("« %(title)s » is published."),
     )
+    recognition.resource_published(resource=resource)
+    return step
 
 
 # --- Promotion ("valorisation") --------------------------------------------------------------
@@ -757,7 +761,7 @@ def resource_promote_in_academy(
 ) -> ResourceTransition:
     """Promote the resource in its académie; authors and animateurs are told, ``promoted``."""
     academy = resource_academy(resource)
-    return _transition(
+    step = _transition(
         actor=actor,
         resource=resource,
         note=note,
@@ -769,6 +773,8 @@ def resource_promote_in_academy(
         message=gettext_lazy("« %(title)s » is promoted in the académie of %(academy)s."),
         params={"academy": academy.name if academy else ""},
     )
+    recognition.resource_promoted(resource=resource, level="academy")
+    return step
 
 
 def ensure_can_promote_nationally(actor: User, resource: Resource) -> None:
@@ -787,7 +793,7 @@ def resource_promote_nationally(
     *, actor: User, resource: Resource, note: str = ""
 ) -> ResourceTransition:
     """Promote the resource nationally; authors and animateurs are told, ``promoted``."""
-    return _transition(
+    step = _transition(
         actor=actor,
         resource=resource,
         note=note,
@@ -798,6 +804,8 @@ def resource_promote_nationally(
         notify=[_authors, _runners],
         message=gettext_lazy("« %(title)s » is promoted nationally."),
     )
+    recognition.resource_promoted(resource=resource, level="national")
+    return step
 
 
 def _extension(name: str) -> str:
@@ -824,7 +832,7 @@ def ensure_can_withdraw(actor: User, resource: Resource) -> None:
 @transaction.atomic
 def resource_withdraw(*, actor: User, resource: Resource, note: str = "") -> ResourceTransition:
     """Withdraw the resource; authors and animateurs are told, ``retracted`` is recorded."""
-    return _transition(
+    step = _transition(
         actor=actor,
         resource=resource,
         note=note,
@@ -834,6 +842,8 @@ def resource_withdraw(*, actor: User, resource: Resource, note: str = "") -> Res
         notify=[_authors, _runners],
         message=gettext_lazy("« %(title)s » has been withdrawn."),
     )
+    recognition.resource_withdrawn(resource=resource)
+    return step
 
 
 # --- What a person may do now ----------------------------------------------------------------

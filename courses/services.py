@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import recognition
 from courses.models import Enrolment, EnrolmentStatus, ModulePage, StepPage
 from courses.selectors import self_enrolment_open
 from lrs import api
@@ -266,7 +267,9 @@ def enrolment_complete(
 
     Called by the progress engine when the last required step is done: ``actor`` is then the
     learner, whose work completed it; ``enrolment`` comes with its user and module loaded.
-    ``completed_at`` defaults to now. Returns whether this call completed it.
+    ``completed_at`` defaults to now. The completion lands in the learner's record (a
+    « module completed » entry) in the same transaction. Returns whether this call completed
+    it.
     """
     _is_own(actor, enrolment)
     completed_at = completed_at or timezone.now()
@@ -279,7 +282,7 @@ def enrolment_complete(
         return False
     enrolment.status = EnrolmentStatus.COMPLETED
     enrolment.completed_at = completed_at
-    api.record(
+    statement_id = api.record(
         _statement(
             enrolment=enrolment,
             verb=api.COMPLETED,
@@ -288,6 +291,8 @@ def enrolment_complete(
             timestamp=completed_at,
         )
     )
+    # The record entry commits with the completion (see courses.recognition).
+    recognition.module_completed(enrolment=enrolment, statement_ids=[statement_id])
     return True
 
 
