@@ -32,6 +32,7 @@ from campus.models import (
     RecordShare,
     TrainingModality,
 )
+from campus.services_attestations import attestations_revoke_for_entry
 from campus.services_credentials import credentials_revoke_for_entry
 
 if TYPE_CHECKING:
@@ -244,6 +245,7 @@ def entry_withdraw(*, source_key: str, user: User | None, reason: str) -> int:
         entry.details = {**entry.details, "withdrawal_reason": reason}
         entry.save(update_fields=["withdrawn_at", "details"])
         credentials_revoke_for_entry(entry, reason)
+        attestations_revoke_for_entry(entry, reason)
         count += 1
     return count
 

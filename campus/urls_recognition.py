@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from campus import views_certification, views_credentials, views_recognition
+from campus import (
+    views_attestations,
+    views_certification,
+    views_credentials,
+    views_recognition,
+)
 
 app_name = "recognition"
 
@@ -123,5 +128,24 @@ urlpatterns += [
         "credentials/referentiels/<slug:code>/",
         views_credentials.FrameworkView.as_view(),
         name="credentials_framework",
+    ),
+]
+
+# Attestations: the teacher's PDF, and the page where anyone checks one.
+urlpatterns += [
+    path(
+        "dossier/entrees/<int:pk>/attestation/",
+        views_attestations.AttestationIssueView.as_view(),
+        name="attestation_issue",
+    ),
+    path(
+        "dossier/attestations/<uuid:pk>.pdf",
+        views_attestations.AttestationPdfView.as_view(),
+        name="attestation_pdf",
+    ),
+    path(
+        "verifier/<uuid:pk>/",
+        views_attestations.AttestationVerifyView.as_view(),
+        name="attestation_verify",
     ),
 ]

@@ -19,6 +19,7 @@ from campus import selectors_recognition as selectors
 from campus import services_recognition as services
 from campus.forms_recognition import ALL_YEARS, RecordFilterForm, ShareForm
 from campus.services_credentials import credential_of_entry
+from campus.views_attestations import entry_attestation
 
 ENTRIES_PER_PAGE = 50
 
@@ -81,6 +82,7 @@ class EntryView(LoginRequiredMixin, TemplateView):
             details=details,
             competence_items=list(entry.competence_items.all()),
             credential=credential_of_entry(entry),
+            attestation=entry_attestation(entry),
             **kwargs,
         )
 

@@ -223,7 +223,7 @@ def test_services_certification_file_over_the_limit_refused(
     """A file larger than CERTIFICATION_EVIDENCE_MAX_BYTES is refused, one byte under is kept."""
     settings.CERTIFICATION_EVIDENCE_MAX_BYTES = 1000
     big = SimpleUploadedFile("grand.pdf", b"x" * 1001, "application/pdf")
-    with pytest.raises(services.CertificationError, match="too large"):
+    with pytest.raises(services.CertificationError, match="trop volumineux"):
         services.evidence_add(
             actor=learner, dossier=folder, item=item("A.2-1"), kind=EvidenceKind.FILE, file=big
         )
@@ -356,7 +356,7 @@ def test_services_certification_issue_creates_one_record_entry(folder, trainer, 
 def test_services_certification_issue_refused_when_rule_fails(folder, trainer, jury, learner):
     """22 items validated: the jury is refused, nothing lands in the record."""
     validate_all_but(folder, by=trainer, missing=SIX_SHORT)
-    with pytest.raises(services.CertificationError, match="22 of 28"):
+    with pytest.raises(services.CertificationError, match="22 items validés sur 28"):
         services.certification_issue(actor=jury, dossier=folder)
     folder.refresh_from_db()
     assert folder.status == DossierStatus.OPEN

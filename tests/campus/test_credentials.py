@@ -446,7 +446,7 @@ def test_credentials_issuing_refused_without_key_in_production(credential_settin
     """DEBUG off and no key: issuing refuses with a clear message, and W001 warns."""
     credential_settings.CREDENTIAL_SIGNING_KEYS = {}
     credential_settings.DEBUG = False
-    with pytest.raises(services.CredentialError, match="signing key is not configured"):
+    with pytest.raises(services.CredentialError, match="clé de signature"):
         issued(learner)
     assert [m.id for m in services.check_signing_keys()] == ["campus.W001"]
     credential_settings.CREDENTIAL_SIGNING_KEYS = {"k1": SEED_NEW}
@@ -500,7 +500,7 @@ def test_credentials_issue_refuses_other_kinds(learner, kind):
 
 def test_credentials_issue_refuses_withdrawn_entry(learner):
     """A withdrawn entry cannot be issued."""
-    with pytest.raises(services.CredentialError, match="withdrawn"):
+    with pytest.raises(services.CredentialError, match="retirée du dossier"):
         issued(learner, withdrawn_at=timezone.now())
 
 

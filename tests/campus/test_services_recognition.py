@@ -217,12 +217,12 @@ def test_services_recognition_share_create_refuses_empty_or_withdrawn(learner):
     """No entry, no name, or a withdrawn entry: RecognitionError with a message."""
     entry, _ = report(learner)
 
-    with pytest.raises(services.RecognitionError, match="at least one"):
+    with pytest.raises(services.RecognitionError, match="au moins une"):
         services.share_create(actor=learner, label="Lien", entries=[])
-    with pytest.raises(services.RecognitionError, match="name"):
+    with pytest.raises(services.RecognitionError, match="nom au lien"):
         services.share_create(actor=learner, label="  ", entries=[entry])
     services.entry_withdraw(source_key=entry.source_key, user=learner, reason="Retirée")
-    with pytest.raises(services.RecognitionError, match="withdrawn"):
+    with pytest.raises(services.RecognitionError, match="entrée retirée"):
         services.share_create(actor=learner, label="Lien", entries=[entry])
     assert not RecordShare.objects.exists()
 

@@ -68,7 +68,7 @@ def test_views_credentials_issue_refusal_is_a_message(client, learner):
     entry = make_entry(learner, withdrawn_at=timezone.now())
     client.force_login(learner)
     response = client.post(issue_url(entry), {"next": "/dossier/"}, follow=True)
-    assert "withdrawn" in " ".join(str(m) for m in response.context["messages"])
+    assert "retirée du dossier" in " ".join(str(m) for m in response.context["messages"])
     assert not Credential.objects.exists()
 
 

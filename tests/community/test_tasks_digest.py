@@ -80,7 +80,7 @@ def test_tasks_digest_lists_at_most_the_limit_and_counts_the_rest(learner):
 
     (email,) = mail.outbox
     assert email.body.count("\n- ") == DIGEST_MAX_ITEMS
-    assert "… and 3 more." in email.body
+    assert "… et 3 autres." in email.body
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 

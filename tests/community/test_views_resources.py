@@ -116,7 +116,7 @@ def test_views_resource_detail_hidden_for_animateurs_only(lyon, client):
     client.force_login(lyon.animateur)
     response = client.get(_url(resource))
     assert response.status_code == 200
-    assert "Hidden by moderation" in response.content.decode()
+    assert "Masqué par la modération" in response.content.decode()
 
 
 def test_views_resource_detail_escapes_and_sanitises(lyon, client):
@@ -315,7 +315,7 @@ def test_views_resource_edit_conflict_shows_both_versions(lyon, client):
 
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Your changes were not saved" in page
+    assert "pas été enregistrées" in page
     # Side by side, the differing words marked; what Karim typed is shown escaped.
     assert "Version de <del>Claire</del>" in page
     assert "Version de <ins>Karim &lt;b&gt;gras&lt;/b&gt;</ins>" in page
@@ -455,7 +455,7 @@ def test_views_attachment_add_refused_type(lyon, client):
         follow=True,
     )
 
-    assert "Files of this type are not accepted" in response.content.decode()
+    assert "Les fichiers de ce type ne sont pas acceptés" in response.content.decode()
     assert not resource.attachments.exists()
 
 
@@ -473,13 +473,13 @@ def test_views_resource_remix_shows_lineage_both_ways(lyon, outsider, client):
     remix = Resource.objects.get(remixed_from=source)
     assert response["Location"] == _url(remix)
     page = client.get(_url(remix)).content.decode()
-    assert "Remix of" in page
+    assert "Remix de" in page
     assert "Les fractions au cycle 3" in page and "Claire Martin" in page
     # The draft remix is not listed on the original for others until it may be read.
     client.force_login(lyon.author)
-    assert "Remixed as" not in client.get(_url(source)).content.decode()
+    assert "Remixé en" not in client.get(_url(source)).content.decode()
     Resource.objects.filter(pk=remix.pk).update(state=ResourceState.PUBLISHED)
-    assert "Remixed as" in client.get(_url(source)).content.decode()
+    assert "Remixé en" in client.get(_url(source)).content.decode()
 
 
 def test_views_resource_remix_refused_for_drafts(lyon, client):
@@ -490,4 +490,4 @@ def test_views_resource_remix_refused_for_drafts(lyon, client):
     response = client.post(_url(resource, "resource_remix"), {"community": lyon.community.slug})
 
     assert response.status_code == 400
-    assert "Only published resources can be remixed." in response.content.decode()
+    assert "Seules les ressources publiées peuvent être remixées." in response.content.decode()

@@ -100,9 +100,9 @@ def test_services_assignment_submit_refuses_unknown_or_other_block(learner, enro
 
 def test_services_assignment_submit_requires_what_the_block_expects(learner, enrolment, step):
     """A block expecting a text and a file refuses work without either."""
-    with pytest.raises(services.AssessmentError, match="expects a file"):
+    with pytest.raises(services.AssessmentError, match="attend un fichier"):
         _submit(learner, enrolment, step, text="Ma séance")
-    with pytest.raises(services.AssessmentError, match="expects a text"):
+    with pytest.raises(services.AssessmentError, match="sous forme de texte"):
         _submit(learner, enrolment, step, text="  ", file=h.upload())
     assert not AssignmentSubmission.objects.exists()
 
@@ -117,7 +117,7 @@ def test_services_assignment_submit_refuses_file_too_large(learner, enrolment, s
     """A file over COURSES_SUBMISSION_MAX_BYTES is refused."""
     settings.COURSES_SUBMISSION_MAX_BYTES = 10
 
-    with pytest.raises(services.AssessmentError, match="too large"):
+    with pytest.raises(services.AssessmentError, match="trop volumineux"):
         _submit(learner, enrolment, step, file=h.upload(content=b"x" * 11))
     _submit(learner, enrolment, step, file=h.upload(content=b"x" * 10))
 
@@ -162,7 +162,7 @@ def test_services_assignment_submit_refused_once_accepted(learner, trainer, enro
     submission = _submit(learner, enrolment, step, file=h.upload())
     services.submission_review(actor=trainer, submission=submission, accept=True)
 
-    with pytest.raises(services.AssessmentError, match="accepted"):
+    with pytest.raises(services.AssessmentError, match="a été accepté"):
         _submit(learner, enrolment, step, text="Autre", file=h.upload())
 
     submission.refresh_from_db()
@@ -224,7 +224,7 @@ def test_services_assignment_return_requires_feedback(learner, trainer, enrolmen
     """A return without feedback is refused and the submission stays awaiting review."""
     submission = _submit(learner, enrolment, step, file=h.upload())
 
-    with pytest.raises(services.AssessmentError, match="rework"):
+    with pytest.raises(services.AssessmentError, match="à reprendre"):
         services.submission_review(actor=trainer, submission=submission, accept=False)
 
     submission.refresh_from_db()
@@ -262,5 +262,5 @@ def test_services_assignment_review_refused_twice(learner, trainer, enrolment, s
     submission = _submit(learner, enrolment, step, file=h.upload())
     services.submission_review(actor=trainer, submission=submission, accept=False, feedback="Non")
 
-    with pytest.raises(services.AssessmentError, match="already been reviewed"):
+    with pytest.raises(services.AssessmentError, match="déjà été évalué"):
         services.submission_review(actor=trainer, submission=submission, accept=True)

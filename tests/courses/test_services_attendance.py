@@ -141,7 +141,7 @@ def test_services_attendance_refuses_learners_not_in_the_cohort(
     withdrawn = h.member(user=UserFactory(), cohort=cohort, status=EnrolmentStatus.WITHDRAWN)
 
     for stranger in (elsewhere, withdrawn):
-        with pytest.raises(services.AssessmentError, match="not in this cohort"):
+        with pytest.raises(services.AssessmentError, match="ne font pas partie de ce groupe"):
             services.attendance_record(
                 actor=trainer, session=session, marks={claire.pk: PRESENT, stranger.pk: PRESENT}
             )
@@ -172,5 +172,5 @@ def test_services_attendance_refused_before_the_session(trainer, cohort, step, c
     """Nobody is marked present at a session that has not begun."""
     later = h.session(cohort=cohort, step=step, starts_at=timezone.now() + dt.timedelta(days=2))
 
-    with pytest.raises(services.AssessmentError, match="begun"):
+    with pytest.raises(services.AssessmentError, match="séance commencée"):
         services.attendance_record(actor=trainer, session=later, marks={claire.pk: PRESENT})
