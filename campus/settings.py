@@ -258,7 +258,23 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # « évaluations » finds « évaluer ». Pages are indexed with it: after changing it, run
     # `manage.py update_index`. (SQLite's full-text index has no language; it matches words.)
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french"
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odp", "ods", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+# Documents editors may upload: office files, and the videos and captions (WebVTT) that the
+# step video block plays.
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "mp4",
+    "odp",
+    "ods",
+    "odt",
+    "pdf",
+    "pptx",
+    "txt",
+    "vtt",
+    "webm",
+    "xlsx",
+    "zip",
+]
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
