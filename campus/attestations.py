@@ -39,6 +39,15 @@ def attestation_context(attestation: Attestation) -> dict:
         "distance_hours": round(content.get("distance_minutes", 0) / 60, 1),
         "in_person_hours": round(content.get("in_person_minutes", 0) / 60, 1),
         "verification_url": url,
+        "lines": [
+            {
+                **line,
+                "ended_on": _date(line["ended_on"]),
+                "distance_hours": round(line["distance_minutes"] / 60, 1),
+                "in_person_hours": round(line["in_person_minutes"] / 60, 1),
+            }
+            for line in content.get("entries", [])
+        ],
     }
 
 
@@ -49,5 +58,10 @@ def attestation_pdf(attestation: Attestation) -> bytes:
     context = attestation_context(attestation)
     # segno escapes the URL it encodes; the SVG is ours, not user input.
     context["qr"] = mark_safe(qr_svg(context["verification_url"]))  # noqa: S308
-    html = render_to_string("campus/attestations/attestation_pdf.html", context)
+    template = (
+        "campus/attestations/yearly_pdf.html"
+        if attestation.kind == "yearly"
+        else "campus/attestations/attestation_pdf.html"
+    )
+    html = render_to_string(template, context)
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()

@@ -8,6 +8,8 @@ only staff revoke one, and withdrawing an entry revokes its attestations.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -81,6 +83,79 @@ def attestation_for_entry(*, actor: User, entry: RecordEntry) -> Attestation:
         entry=entry,
         school_year=entry.school_year,
         content=_content(entry),
+    )
+
+
+def _yearly_line(entry: RecordEntry) -> dict:
+    return {
+        "title": entry.title,
+        "ended_on": timezone.localtime(entry.occurred_at).date().isoformat(),
+        "modality": entry.get_modality_display() if entry.modality else "",
+        "distance_minutes": entry.distance_minutes,
+        "in_person_minutes": entry.in_person_minutes,
+        "result": entry.result,
+        "issuer": entry.issuer or issuer_name(),
+    }
+
+
+@transaction.atomic
+def attestation_yearly(*, actor: User, school_year: str) -> Attestation:
+    """The summary of a school year's trainings of the actor (« 2026-2027 »).
+
+    Its completed modules and certifications that stand (not withdrawn), with the year's
+    totals. Asked again, the same attestation comes back while the year's entries are the same;
+    a new one is issued when they changed (a module completed since).
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{4})", school_year)
+    if not match or int(match[2]) != int(match[1]) + 1:
+        raise AttestationError(_("A school year is written « 2026-2027 »."))
+    entries = list(
+        RecordEntry.objects.filter(
+            user=actor,
+            school_year=school_year,
+            kind__in=ATTESTED_KINDS,
+            withdrawn_at__isnull=True,
+        ).order_by("occurred_at", "id")
+    )
+    if not entries:
+        raise AttestationError(_("No training of this school year to attest."))
+    ids = [entry.pk for entry in entries]
+    latest = (
+        Attestation.objects.select_for_update()
+        .filter(
+            user=actor,
+            kind=AttestationKind.YEARLY,
+            school_year=school_year,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if latest and latest.content.get("entry_ids") == ids:
+        return latest
+    establishment = actor.establishment
+    lines = [_yearly_line(entry) for entry in entries]
+    content = {
+        "trainee": actor.get_full_name() or actor.email,
+        "establishment": (
+            f"{establishment.name} ({establishment.town}, {establishment.uai})"
+            if establishment
+            else ""
+        ),
+        "academy": actor.academy.name if actor.academy else "",
+        "title": _("Yearly summary of training, school year %(year)s") % {"year": school_year},
+        "kind": "yearly",
+        "school_year": school_year,
+        "started_on": "",
+        "ended_on": timezone.localdate().isoformat(),
+        "distance_minutes": sum(line["distance_minutes"] for line in lines),
+        "in_person_minutes": sum(line["in_person_minutes"] for line in lines),
+        "issuer": issuer_name(),
+        "result": "",
+        "entries": lines,
+        "entry_ids": ids,
+    }
+    return Attestation.objects.create(
+        user=actor, kind=AttestationKind.YEARLY, school_year=school_year, content=content
     )
 
 

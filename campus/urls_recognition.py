@@ -139,6 +139,11 @@ urlpatterns += [
         name="attestation_issue",
     ),
     path(
+        "dossier/attestations/annuelle/<str:school_year>/",
+        views_attestations.AttestationYearlyView.as_view(),
+        name="attestation_yearly",
+    ),
+    path(
         "dossier/attestations/<uuid:pk>.pdf",
         views_attestations.AttestationPdfView.as_view(),
         name="attestation_pdf",

@@ -29,6 +29,18 @@ class AttestationIssueView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("recognition:attestation_pdf", args=[attestation.pk]))
 
 
+class AttestationYearlyView(LoginRequiredMixin, View):
+    """POST: the summary of a school year (issued if need be), then its PDF."""
+
+    def post(self, request, school_year: str):
+        try:
+            attestation = services.attestation_yearly(actor=request.user, school_year=school_year)
+        except services.AttestationError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("recognition:record"))
+        return HttpResponseRedirect(reverse("recognition:attestation_pdf", args=[attestation.pk]))
+
+
 class AttestationPdfView(LoginRequiredMixin, View):
     """The PDF of one of the user's attestations; 404 for anyone else's."""
 

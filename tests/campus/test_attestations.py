@@ -171,3 +171,63 @@ def test_views_attestation_verify_says_authentic_revoked_or_unknown(client, lear
     assert unknown.status_code == 404
     assert "Attestation inconnue" in unknown.content.decode()
     assert learner.get_full_name() not in unknown.content.decode()
+
+
+# --- The yearly summary ------------------------------------------------------------------------
+
+
+def test_attestation_yearly_lists_the_year_s_trainings_with_totals(learner):
+    """The year's completions that stand, with their hours; other years, reviews and
+    withdrawn entries are left out; asked again unchanged, the same one comes back."""
+    first = completion(learner, "a")
+    completion(learner, "b", title="Scratch au cycle 4", distance_minutes=60, in_person_minutes=0)
+    completion(learner, "review", kind=EntryKind.REVIEW_COMPLETED, modality="")
+    completion(learner, "gone", title="Retiré")
+    services_recognition.entry_withdraw(source_key="tests:gone", user=learner, reason="Erreur")
+    year = first.school_year
+
+    summary = services.attestation_yearly(actor=learner, school_year=year)
+
+    assert [line["title"] for line in summary.content["entries"]] == [
+        "Enseigner les mathématiques avec GeoGebra",
+        "Scratch au cycle 4",
+    ]
+    assert summary.content["distance_minutes"] == 330
+    assert summary.content["in_person_minutes"] == 180
+    assert services.attestation_yearly(actor=learner, school_year=year).pk == summary.pk
+    text = _text(attestation_pdf(summary))
+    assert "Scratch au cycle 4" in text and year in text and "5,5 h" in text
+
+
+def test_attestation_yearly_renewed_when_the_year_changes(learner):
+    """A module completed since: the next request issues a new summary."""
+    year = completion(learner, "a").school_year
+    before = services.attestation_yearly(actor=learner, school_year=year)
+    completion(learner, "b", title="Scratch au cycle 4")
+
+    after = services.attestation_yearly(actor=learner, school_year=year)
+
+    assert after.pk != before.pk
+    assert len(after.content["entries"]) == 2
+
+
+@pytest.mark.parametrize("year", ["2026", "2026-2028", "abcd-efgh", "1999-2000"])
+def test_attestation_yearly_refuses_bad_or_empty_years(learner, year):
+    """A malformed year, or one without training, is refused with a message."""
+    completion(learner, "a")
+
+    with pytest.raises(services.AttestationError):
+        services.attestation_yearly(actor=learner, school_year=year)
+
+
+def test_views_attestation_yearly_from_the_record(client, learner):
+    """The record page offers the year's summary; POST sends its PDF; errors are messages."""
+    year = completion(learner, "a").school_year
+    client.force_login(learner)
+    url = reverse("recognition:attestation_yearly", args=[year])
+
+    assert url in client.get(reverse("recognition:record"), {"annee": year}).content.decode()
+    response = client.post(url)
+    assert client.get(response.url).content.startswith(b"%PDF")
+    refused = client.post(reverse("recognition:attestation_yearly", args=["1999-2000"]))
+    assert refused.url == reverse("recognition:record")
